@@ -17,11 +17,16 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bc[ks]_[0-9a-f]{40}\b", re.IGNORECASE), REDACTED),
     # Credentials carried in a query string.
     (
-        re.compile(r"([?&](?:consumer_key|consumer_secret|oauth_signature|oauth_consumer_key)=)[^&\s\"']+", re.IGNORECASE),
+        re.compile(
+            r"([?&](?:consumer_key|consumer_secret|oauth_signature|oauth_consumer_key)=)[^&\s\"']+", re.IGNORECASE
+        ),
         r"\1" + REDACTED,
     ),
     # Authorization header values (Basic/Bearer/OAuth), as "Authorization: X" or in a repr'd dict.
-    (re.compile(r"(Authorization['\"]?:\s*['\"]?)(?:Basic|Bearer|OAuth)\s+[^\s\"',]+", re.IGNORECASE), r"\1" + REDACTED),
+    (
+        re.compile(r"(Authorization['\"]?:\s*['\"]?)(?:Basic|Bearer|OAuth)\s+[^\s\"',]+", re.IGNORECASE),
+        r"\1" + REDACTED,
+    ),
     # Fernet tokens (encrypted values) are not secrets, but nothing is gained by logging them.
     (re.compile(r"\bgAAAAA[0-9A-Za-z_\-=]{40,}"), REDACTED),
 ]

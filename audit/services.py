@@ -24,7 +24,9 @@ def _check_metadata(metadata: dict[str, Any]) -> None:
     for key, value in metadata.items():
         lowered = key.lower()
         if any(word in lowered for word in FORBIDDEN_METADATA_KEYS):
-            raise SecretInAuditMetadata(f"Audit metadata key {key!r} looks like a secret; record a fact about it instead.")
+            raise SecretInAuditMetadata(
+                f"Audit metadata key {key!r} looks like a secret; record a fact about it instead."
+            )
         if isinstance(value, dict):
             _check_metadata(value)
 

@@ -10,7 +10,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
-from kombu import Queue
+from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saasync.settings")
 
@@ -18,7 +18,7 @@ app = Celery("saasync", task_cls="celery.contrib.django.task:DjangoTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 
 app.conf.update(
-    task_queues=(Queue("webhooks"), Queue("sync"), Queue("maintenance")),
+    task_queues=tuple(Queue(name, Exchange(name), routing_key=name) for name in ("webhooks", "sync", "maintenance")),
     task_default_queue="sync",
     task_routes={
         "audit.tasks.*": {"queue": "maintenance"},

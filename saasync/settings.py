@@ -39,6 +39,9 @@ REQUIRED_IN_PRODUCTION = (
     "DATABASE_URL",
     "REDIS_URL",
     "ALLOWED_HOSTS",
+    # Without these, webhooks would point at 127.0.0.1 and verification emails would go to the log.
+    "SAASYNC_PUBLIC_URL",
+    "EMAIL_URL",
 )
 if not DEBUG:
     missing = [name for name in REQUIRED_IN_PRODUCTION if not env_value(name)]
@@ -51,9 +54,9 @@ if not DEBUG:
         )
 
 # Development-only fallbacks: never used when DEBUG=false (checked above).
-_DEV_SECRET_KEY = "dev-only-insecure-secret-key-do-not-use-in-production"  # noqa: S105
+_DEV_SECRET_KEY = "dev-only-insecure-secret-key-do-not-use-in-production"
 # A fixed Fernet key so a dev database stays readable across restarts; production must set its own.
-_DEV_FIELD_ENCRYPTION_KEY = "ZGV2LW9ubHktZmllbGQtZW5jcnlwdGlvbi1rZXktMzI="  # noqa: S105
+_DEV_FIELD_ENCRYPTION_KEY = "ZGV2LW9ubHktZmllbGQtZW5jcnlwdGlvbi1rZXktMzI="
 
 SECRET_KEY = env_value("SECRET_KEY", _DEV_SECRET_KEY)
 FIELD_ENCRYPTION_KEYS = [
@@ -61,7 +64,9 @@ FIELD_ENCRYPTION_KEYS = [
     for key in (env_value("FIELD_ENCRYPTION_KEYS", _DEV_FIELD_ENCRYPTION_KEY) or "").split(",")
     if key.strip()
 ]
-ALLOWED_HOSTS = [h.strip() for h in (env_value("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]") or "").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip() for h in (env_value("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]") or "").split(",") if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in (env_value("CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o.strip()]
 
 # Where merchants' stores send webhooks; the public address of this deployment.

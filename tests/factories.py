@@ -17,7 +17,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
 
     @factory.post_generation
-    def verified(obj: User, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+    def verified(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
         """Users made by the factory have a verified primary address, as allauth requires for login."""
         from allauth.account.models import EmailAddress
 

@@ -24,7 +24,8 @@ def main() -> int:
         redis.Redis.from_url(redis_url, socket_connect_timeout=3).ping()
     except redis.RedisError as exc:
         problems.append(
-            f"Redis is not reachable at {redis_url} ({exc}).\n  Start it, e.g.: redis-server --daemonize yes --port 6379"
+            f"Redis is not reachable at {redis_url} ({exc}).\n"
+            "  Start it, e.g.: redis-server --daemonize yes --port 6379"
         )
     for problem in problems:
         print(f"make test: {problem}", file=sys.stderr)

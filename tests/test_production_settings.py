@@ -24,6 +24,8 @@ def production_env(**overrides: str) -> dict[str, str]:
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/saasync",
         REDIS_URL="redis://127.0.0.1:6379/15",
         ALLOWED_HOSTS="app.saasync.example",
+        SAASYNC_PUBLIC_URL="https://app.saasync.example",
+        EMAIL_URL="smtp+tls://mailer:secret@smtp.example:587",
     )
     env.update(overrides)
     return env

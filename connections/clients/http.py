@@ -86,7 +86,7 @@ def retry_after_seconds(response: requests.Response | None) -> float | None:
 def backoff_delay(attempt: int, *, retry_after: float | None = None, base: float = 1.0) -> float:
     """Full-jitter exponential backoff (attempt counts from 1), or the server's Retry-After if longer."""
     ceiling = min(MAX_BACKOFF_SECONDS, base * (2 ** (attempt - 1)))
-    delay = random.uniform(0, ceiling)  # noqa: S311 - jitter, not cryptography
+    delay = random.uniform(0, ceiling)
     if retry_after is not None:
         delay = max(delay, min(retry_after, MAX_BACKOFF_SECONDS))
     return delay
@@ -97,7 +97,10 @@ def redact_url(url: str) -> str:
     parts = urlsplit(url)
     netloc = parts.netloc.rsplit("@", 1)[-1]
     query = urlencode(
-        [(k, REDACTED if k.lower() in SECRET_PARAM_NAMES else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)],
+        [
+            (k, REDACTED if k.lower() in SECRET_PARAM_NAMES else v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        ],
         safe="<>",
     )
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))

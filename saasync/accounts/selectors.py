@@ -30,7 +30,7 @@ def is_owner(*, user: User, tenant: Tenant) -> bool:
 
 
 def default_tenant_for_user(*, user: User, preferred_slug: str | None = None) -> Tenant | None:
-    """The tenant to open after login: the last one used in this session if still allowed, else the oldest membership."""
+    """The tenant to open after login: the one last used in this session if still allowed, else the oldest."""
     tenants = Tenant.objects.filter(memberships__user=user)
     if preferred_slug:
         preferred = tenants.filter(slug=preferred_slug).first()

@@ -85,9 +85,10 @@ def invitation_accept(*, invitation: Invitation, user: User, ip: str | None = No
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: User, ip: str | None = None) -> None:
     tenant = membership.tenant
-    if membership.role == Membership.Role.OWNER and not tenant.memberships.filter(role=Membership.Role.OWNER).exclude(
-        pk=membership.pk
-    ).exists():
+    if (
+        membership.role == Membership.Role.OWNER
+        and not tenant.memberships.filter(role=Membership.Role.OWNER).exclude(pk=membership.pk).exists()
+    ):
         raise ValueError("A team needs at least one owner. Make someone else an owner first.")
     audit_record(tenant=tenant, actor=actor, action=AuditAction.MEMBER_REMOVED, target=membership, ip=ip)
     membership.delete()
