@@ -10,7 +10,7 @@ from tests.factories import MembershipFactory, TenantFactory, UserFactory
 from tests.simulators.tls import test_ca_bundle_path
 
 pytest_plugins = [
-    # "tests.simulators.woocommerce_fixtures",
+    "tests.simulators.woocommerce_fixtures",
     "tests.simulators.chartmogul_fixtures",
 ]
 

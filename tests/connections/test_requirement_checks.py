@@ -49,8 +49,8 @@ def prepared(ctx: StoreCheckContext) -> StoreCheckContext:
     return ctx
 
 
-def test_a_good_store_passes_every_check(make_store) -> None:
-    store = make_store()
+def test_a_good_store_passes_every_check(woo_store_factory) -> None:
+    store = woo_store_factory()
 
     results = run_store_checks(context(store))
 
@@ -66,8 +66,8 @@ def test_a_good_store_passes_every_check(make_store) -> None:
     }
 
 
-def test_later_checks_are_skipped_after_a_failure(make_store) -> None:
-    store = make_store(permalinks="plain", plain_permalinks_server="apache")
+def test_later_checks_are_skipped_after_a_failure(woo_store_factory) -> None:
+    store = woo_store_factory(permalinks="plain", plain_permalinks_server="apache")
 
     results = run_store_checks(context(store))
 
@@ -75,14 +75,14 @@ def test_later_checks_are_skipped_after_a_failure(make_store) -> None:
 
 
 # store reachable -----------------------------------------------------------------------------------
-def test_untrusted_certificate_fails_with_the_fix(make_store) -> None:
-    result = check_store_reachable(context(make_store(tls_untrusted=True)))
+def test_untrusted_certificate_fails_with_the_fix(woo_store_factory) -> None:
+    result = check_store_reachable(context(woo_store_factory(tls_untrusted=True)))
 
     assert result.status == "fail" and "certificate" in result.message
 
 
-def test_redirect_loop_fails(make_store) -> None:
-    store = make_store()
+def test_redirect_loop_fails(woo_store_factory) -> None:
+    store = woo_store_factory()
     store.redirect_to = store.base_url + "/"
 
     result = check_store_reachable(context(store))
@@ -90,9 +90,9 @@ def test_redirect_loop_fails(make_store) -> None:
     assert result.status == "fail" and "loop" in result.message
 
 
-def test_a_redirect_to_another_host_names_the_address_to_use(make_store) -> None:
-    store = make_store()
-    other = make_store()
+def test_a_redirect_to_another_host_names_the_address_to_use(woo_store_factory) -> None:
+    store = woo_store_factory()
+    other = woo_store_factory()
     store.redirect_front_page(other.base_url + "/", status=301)
 
     result = check_store_reachable(context(store))
@@ -100,8 +100,8 @@ def test_a_redirect_to_another_host_names_the_address_to_use(make_store) -> None
     assert result.status == "fail" and f"Use {other.base_url}" in result.message
 
 
-def test_unreachable_store_fails(make_store) -> None:
-    store = make_store()
+def test_unreachable_store_fails(woo_store_factory) -> None:
+    store = woo_store_factory()
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         closed_port = sock.getsockname()[1]
@@ -111,34 +111,34 @@ def test_unreachable_store_fails(make_store) -> None:
     assert result.status == "fail" and "could not reach" in result.message
 
 
-def test_private_address_is_refused_in_production(make_store) -> None:
-    result = check_store_reachable(context(make_store(), allow_private=False))
+def test_private_address_is_refused_in_production(woo_store_factory) -> None:
+    result = check_store_reachable(context(woo_store_factory(), allow_private=False))
 
     assert result.status == "fail" and "private or internal network" in result.message
 
 
 # REST API and permalinks -----------------------------------------------------------------------------
-def test_pretty_permalinks_pass(make_store) -> None:
-    assert check_rest_api(context(make_store())).status == "pass"
+def test_pretty_permalinks_pass(woo_store_factory) -> None:
+    assert check_rest_api(context(woo_store_factory())).status == "pass"
 
 
 @pytest.mark.parametrize("server", ["apache", "nginx", "php-builtin"])
-def test_plain_permalinks_fail_with_the_settings_fix(make_store, server: str) -> None:
-    result = check_rest_api(context(make_store(permalinks="plain", plain_permalinks_server=server)))
+def test_plain_permalinks_fail_with_the_settings_fix(woo_store_factory, server: str) -> None:
+    result = check_rest_api(context(woo_store_factory(permalinks="plain", plain_permalinks_server=server)))
 
     assert result.status == "fail" and "Settings → Permalinks" in result.message
 
 
 # site address --------------------------------------------------------------------------------------
-def test_matching_site_address_passes(make_store) -> None:
-    ctx = context(make_store())
+def test_matching_site_address_passes(woo_store_factory) -> None:
+    ctx = context(woo_store_factory())
     check_rest_api(ctx)
 
     assert check_site_address(ctx).status == "pass"
 
 
-def test_www_mismatch_fails_and_names_the_right_address(make_store) -> None:
-    store = make_store()
+def test_www_mismatch_fails_and_names_the_right_address(woo_store_factory) -> None:
+    store = woo_store_factory()
     ctx = context(store)
     check_rest_api(ctx)
     ctx.store_url = store.base_url.replace("https://", "https://www.")
@@ -149,18 +149,18 @@ def test_www_mismatch_fails_and_names_the_right_address(make_store) -> None:
 
 
 # API key ------------------------------------------------------------------------------------------
-def test_valid_key_passes(make_store) -> None:
-    assert check_api_key(context(make_store())).status == "pass"
+def test_valid_key_passes(woo_store_factory) -> None:
+    assert check_api_key(context(woo_store_factory())).status == "pass"
 
 
-def test_wrong_secret_fails_and_explains_the_secret_is_shown_once(make_store) -> None:
-    result = check_api_key(context(make_store(), secret="cs_" + "0" * 40))
+def test_wrong_secret_fails_and_explains_the_secret_is_shown_once(woo_store_factory) -> None:
+    result = check_api_key(context(woo_store_factory(), secret="cs_" + "0" * 40))
 
     assert result.status == "fail" and "shows the secret only once" in result.message
 
 
-def test_host_stripping_the_authorization_header_warns_and_uses_query_auth(make_store) -> None:
-    ctx = context(make_store(strip_authorization_header=True))
+def test_host_stripping_the_authorization_header_warns_and_uses_query_auth(woo_store_factory) -> None:
+    ctx = context(woo_store_factory(strip_authorization_header=True))
 
     result = check_api_key(ctx)
 
@@ -168,8 +168,8 @@ def test_host_stripping_the_authorization_header_warns_and_uses_query_auth(make_
     assert "Authorization header" in result.message
 
 
-def test_plain_http_store_is_signed_with_oauth_and_warned_about(make_store) -> None:
-    ctx = context(make_store(scheme="http"))
+def test_plain_http_store_is_signed_with_oauth_and_warned_about(woo_store_factory) -> None:
+    ctx = context(woo_store_factory(scheme="http"))
     check_rest_api(ctx)
 
     result = check_api_key(ctx)
@@ -179,49 +179,49 @@ def test_plain_http_store_is_signed_with_oauth_and_warned_about(make_store) -> N
 
 # role -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("role", ["shop_manager", "administrator"])
-def test_manager_roles_pass(make_store, role: str) -> None:
-    assert check_key_role(prepared(context(make_store(), role=role))).status == "pass"
+def test_manager_roles_pass(woo_store_factory, role: str) -> None:
+    assert check_key_role(prepared(context(woo_store_factory(), role=role))).status == "pass"
 
 
-def test_customer_role_key_fails_and_asks_for_a_shop_manager(make_store) -> None:
-    result = check_key_role(prepared(context(make_store(), role="customer")))
+def test_customer_role_key_fails_and_asks_for_a_shop_manager(woo_store_factory) -> None:
+    result = check_key_role(prepared(context(woo_store_factory(), role="customer")))
 
     assert result.status == "fail" and "Shop Manager" in result.message
 
 
 # versions -------------------------------------------------------------------------------------------
-def test_current_versions_pass(make_store) -> None:
-    assert check_versions(prepared(context(make_store()))).status == "pass"
+def test_current_versions_pass(woo_store_factory) -> None:
+    assert check_versions(prepared(context(woo_store_factory()))).status == "pass"
 
 
 @pytest.mark.parametrize(("wc", "wp"), [("3.4.7", "6.8.3"), ("10.0.2", "4.3.1")])
-def test_old_versions_fail(make_store, wc: str, wp: str) -> None:
-    result = check_versions(prepared(context(make_store(wc_version=wc, wp_version=wp))))
+def test_old_versions_fail(woo_store_factory, wc: str, wp: str) -> None:
+    result = check_versions(prepared(context(woo_store_factory(wc_version=wc, wp_version=wp))))
 
     assert result.status == "fail" and "Dashboard → Updates" in result.message
 
 
-def test_woocommerce_before_5_8_warns_about_slower_syncs(make_store) -> None:
-    assert check_versions(prepared(context(make_store(wc_version="5.7.1")))).status == "warn"
+def test_woocommerce_before_5_8_warns_about_slower_syncs(woo_store_factory) -> None:
+    assert check_versions(prepared(context(woo_store_factory(wc_version="5.7.1")))).status == "warn"
 
 
 # subscriptions ----------------------------------------------------------------------------------------
-def test_active_subscriptions_pass(make_store) -> None:
-    ctx = prepared(context(make_store()))
+def test_active_subscriptions_pass(woo_store_factory) -> None:
+    ctx = prepared(context(woo_store_factory()))
 
     assert check_subscriptions(ctx).status == "pass"
     assert ctx.facts.subscriptions_version == "7.9.0"
 
 
-def test_missing_subscriptions_fails_with_the_fix(make_store) -> None:
-    result = check_subscriptions(prepared(context(make_store(subscriptions_active=False))))
+def test_missing_subscriptions_fails_with_the_fix(woo_store_factory) -> None:
+    result = check_subscriptions(prepared(context(woo_store_factory(subscriptions_active=False))))
 
     assert result.status == "fail" and "activate WooCommerce Subscriptions" in result.message
 
 
 # key permission ---------------------------------------------------------------------------------------
-def test_read_write_key_passes_without_creating_anything(make_store) -> None:
-    store = make_store()
+def test_read_write_key_passes_without_creating_anything(woo_store_factory) -> None:
+    store = woo_store_factory()
     ctx = context(store)
 
     assert check_key_permission(ctx).status == "pass"
@@ -229,8 +229,8 @@ def test_read_write_key_passes_without_creating_anything(make_store) -> None:
     assert store.state.webhooks == {}
 
 
-def test_read_key_warns_that_webhooks_are_added_by_hand(make_store) -> None:
-    ctx = context(make_store(), permissions="read")
+def test_read_key_warns_that_webhooks_are_added_by_hand(woo_store_factory) -> None:
+    ctx = context(woo_store_factory(), permissions="read")
 
     result = check_key_permission(ctx)
 
