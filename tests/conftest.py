@@ -34,12 +34,24 @@ def _celery_eager() -> Iterator[None]:
     app.conf.task_always_eager = False
 
 
+def _clear_cache() -> None:
+    """Delete the cache's own keys only: `cache.clear()` would FLUSHDB the shared Redis database,
+    wiping the ChartMogul rate limiter's counters (and anything else there) under other tests."""
+    client = getattr(cache, "_cache", None)
+    if client is None or not hasattr(client, "get_client"):
+        cache.clear()
+        return
+    redis = client.get_client(write=True)
+    for key in redis.scan_iter(match=cache.make_key("*"), count=500):
+        redis.delete(key)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     # allauth's rate limits live in the cache; one test's failed logins must not lock out the next.
-    cache.clear()
+    _clear_cache()
     yield
-    cache.clear()
+    _clear_cache()
 
 
 @pytest.fixture

@@ -16,7 +16,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def production_env(**overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in REQUIRED_IN_PRODUCTION and not k.endswith("_FILE")}
+    # A clean production environment: none of the test run's own switches (e.g. the browser tests'
+    # DJANGO_ALLOW_ASYNC_UNSAFE) may leak into it.
+    inherited = ("PATH", "HOME", "LANG", "PYTHONPATH", "VIRTUAL_ENV")
+    env = {k: v for k, v in os.environ.items() if k in inherited}
     env.update(
         DEBUG="false",
         SECRET_KEY="prod-" + Fernet.generate_key().decode() + Fernet.generate_key().decode(),

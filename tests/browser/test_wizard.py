@@ -18,16 +18,14 @@ from tests.factories import DEFAULT_PASSWORD, MembershipFactory, UserFactory
 from tests.simulators.tls import test_ca_bundle_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-BROKER_URL = "redis://127.0.0.1:6379/14"
 
 
 @pytest.fixture
 def celery_worker(settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
     from saasync.celery import app
 
+    # The broker is the test Redis (REDIS_URL), the one the web thread's producer pool already uses.
     app.conf.task_always_eager = False
-    app.conf.broker_url = BROKER_URL
-    app.conf.broker_connection_retry_on_startup = False
     with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=10):
         yield
     app.conf.task_always_eager = True
