@@ -1,0 +1,45 @@
+"""The ChartMogul side of the checklist, passing and failing, against the ChartMogul simulator."""
+
+from __future__ import annotations
+
+from connections.chartmogul_checks import run_chartmogul_checks
+from connections.clients.chartmogul import ChartMogulClient
+from connections.clients.rate_limit import InProcessRateLimiter
+
+
+def checks(simulator, api_key: str) -> dict[str, tuple[str, str]]:  # type: ignore[no-untyped-def]
+    client = ChartMogulClient(
+        api_key=api_key, base_url=simulator.base_url, rate_limiter=InProcessRateLimiter(), sleep=lambda _s: None
+    )
+    recorded: list[str] = []
+    results = run_chartmogul_checks(client, record_error=lambda operation, error: recorded.append(operation))
+    return {r.id: (r.status, r.message) for r in results}
+
+
+def test_a_read_write_key_passes_both_checks(chartmogul_simulator, chartmogul_api_key) -> None:
+    result = checks(chartmogul_simulator, chartmogul_api_key)
+
+    assert {k: v[0] for k, v in result.items()} == {"chartmogul_key": "pass", "chartmogul_write": "pass"}
+    assert chartmogul_simulator.state.data_sources == {}  # the write probe created nothing
+
+
+def test_an_unknown_key_fails_and_says_where_to_create_one(chartmogul_simulator) -> None:
+    result = checks(chartmogul_simulator, "not-a-real-key")
+
+    assert result["chartmogul_key"][0] == "fail" and "API keys" in result["chartmogul_key"][1]
+    assert result["chartmogul_write"][0] == "skip"
+
+
+def test_a_read_only_key_fails_the_write_check(chartmogul_simulator, chartmogul_read_api_key) -> None:
+    result = checks(chartmogul_simulator, chartmogul_read_api_key)
+
+    assert result["chartmogul_key"][0] == "pass"
+    assert result["chartmogul_write"][0] == "fail" and "Read & Write" in result["chartmogul_write"][1]
+
+
+def test_chartmogul_down_is_not_blamed_on_the_key(chartmogul_simulator, chartmogul_api_key) -> None:
+    chartmogul_simulator.inject_fault(r"/v1/ping", kind="500", times=10)
+
+    result = checks(chartmogul_simulator, chartmogul_api_key)
+
+    assert result["chartmogul_key"][0] == "fail" and "could not reach ChartMogul" in result["chartmogul_key"][1]
