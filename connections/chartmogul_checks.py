@@ -27,7 +27,12 @@ def run_chartmogul_checks(client: ChartMogulClient, *, record_error: ErrorSink) 
         ]
     except ChartMogulError as error:
         record_error("check: ping", error)
-        message = Messages.chartmogul_key_rejected() if error.is_auth_error else Messages.chartmogul_unreachable()
+        if error.is_auth_error:
+            message = Messages.chartmogul_key_rejected()
+        elif error.status in (402, 403):
+            message = Messages.chartmogul_account_refused()
+        else:
+            message = Messages.chartmogul_unreachable()
         return [
             CheckResult("chartmogul_key", key_title, "fail", message, _detail(error)),
             CheckResult("chartmogul_write", write_title, "skip", f"Waiting for “{key_title}” to pass."),

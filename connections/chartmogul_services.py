@@ -103,7 +103,15 @@ def connection_select_data_source(
     with transaction.atomic():
         connection.chartmogul_data_source_uuid = data_source["uuid"]
         connection.chartmogul_data_source_name = data_source.get("name", "")
-        connection.save(update_fields=["chartmogul_data_source_uuid", "chartmogul_data_source_name", "updated_at"])
+        connection.chartmogul_data_source_created = created
+        connection.save(
+            update_fields=[
+                "chartmogul_data_source_uuid",
+                "chartmogul_data_source_name",
+                "chartmogul_data_source_created",
+                "updated_at",
+            ]
+        )
         audit_record(
             tenant=connection.tenant,
             actor=actor,

@@ -82,6 +82,8 @@ class DataSourceForm(forms.Form):
 
 
 class DisconnectForm(forms.Form):
+    """Deleting the ChartMogul data source is offered only for one SaaSync created for this store."""
+
     delete_data_source = forms.TypedChoiceField(
         label="Your data in ChartMogul",
         choices=[
@@ -92,3 +94,13 @@ class DisconnectForm(forms.Form):
         widget=forms.RadioSelect,
         initial="keep",
     )
+
+    def __init__(self, *args, can_delete_data_source: bool, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        if not can_delete_data_source:
+            del self.fields["delete_data_source"]
+
+    def clean(self) -> dict:  # type: ignore[type-arg]
+        cleaned = super().clean() or {}
+        cleaned.setdefault("delete_data_source", False)
+        return cleaned

@@ -4,15 +4,20 @@ only addresses, versions, ids, our own check results and encrypted credentials."
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import ClassVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from connections.encryption import mask
 from connections.fields import EncryptedTextField
+
+# A run still "running" after this long was lost (worker killed, broker down): offer "check again".
+CHECK_RUN_STALE_AFTER = timedelta(minutes=5)
 
 WEBHOOK_TOPICS = (
     "order.created",
@@ -87,8 +92,13 @@ class StoreConnection(models.Model):
     webhook_secret = EncryptedTextField(blank=True)
     webhook_ids = models.JSONField(default=list, blank=True, help_text="Ids of the store webhooks SaaSync registered.")
     webhooks_verified_at = models.DateTimeField(null=True, blank=True)
+    # A Read key's webhooks can be listed but their secret not read back: a badly signed delivery is
+    # the only sign that the merchant pasted the wrong secret.
+    webhook_signature_failed_at = models.DateTimeField(null=True, blank=True)
     chartmogul_data_source_uuid = models.CharField(max_length=64, blank=True)
     chartmogul_data_source_name = models.CharField(max_length=200, blank=True)
+    # Only a data source SaaSync created for this store may be offered for deletion on disconnect.
+    chartmogul_data_source_created = models.BooleanField(default=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     sync_interval_minutes = models.PositiveIntegerField(default=15)
     check_state = models.CharField(max_length=10, choices=CheckState.choices, default=CheckState.IDLE)
@@ -127,6 +137,17 @@ class StoreConnection(models.Model):
     @property
     def consumer_secret_masked(self) -> str:
         return mask(self.consumer_secret)
+
+    @property
+    def checks_stale(self) -> bool:
+        return self.check_state == self.CheckState.RUNNING and self.updated_at < timezone.now() - CHECK_RUN_STALE_AFTER
+
+    @property
+    def webhook_signatures_failing(self) -> bool:
+        """Deliveries arrived with a wrong signature since the webhooks were last verified."""
+        return self.webhook_signature_failed_at is not None and (
+            self.webhooks_verified_at is None or self.webhook_signature_failed_at > self.webhooks_verified_at
+        )
 
     @property
     def has_failed_checks(self) -> bool:

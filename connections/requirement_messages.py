@@ -60,7 +60,8 @@ class Messages:
     @staticmethod
     def plain_permalinks() -> str:
         return (
-            "Your store uses plain permalinks, so WooCommerce's REST API cannot be used with an API key. In "
+            "Your store uses plain permalinks, which SaaSync does not support (WooCommerce before 11.1 ignores API "
+            "keys there, and many hosts then answer with web pages instead of data). In "
             "WordPress, open Settings → Permalinks, choose any structure except Plain (for example “Post name”), "
             "and save. Then check again."
         )
@@ -217,8 +218,16 @@ class Messages:
     @staticmethod
     def chartmogul_read_only() -> str:
         return (
-            "This ChartMogul key can only read, and SaaSync needs to write your data. In ChartMogul, open your "
-            "profile → API keys, create a key with Read & Write access, and paste it here."
+            "ChartMogul does not let this key write (it is read-only, or the account's trial has ended), and "
+            "SaaSync needs to write your data. In ChartMogul, open your profile → API keys, create a key with "
+            "Read & Write access, and paste it here."
+        )
+
+    @staticmethod
+    def chartmogul_account_refused() -> str:
+        return (
+            "ChartMogul refused requests from this account (its trial may have ended or a payment failed). "
+            "Check your ChartMogul subscription under Settings → Billing, then try again."
         )
 
     @staticmethod

@@ -21,5 +21,14 @@ def connection_for_tenant(*, tenant, uuid: UUID | str) -> StoreConnection:  # ty
     return get_object_or_404(StoreConnection.objects.select_related("tenant"), tenant=tenant, uuid=uuid)
 
 
+def live_connection_for_tenant(*, tenant, uuid: UUID | str) -> StoreConnection:  # type: ignore[no-untyped-def]
+    """A connection that is not disconnected: wizard steps and actions never touch a disconnected one."""
+    return get_object_or_404(
+        StoreConnection.objects.select_related("tenant").exclude(status=StoreConnection.Status.DISCONNECTED),
+        tenant=tenant,
+        uuid=uuid,
+    )
+
+
 def chartmogul_account_for_tenant(*, tenant) -> ChartMogulAccount | None:  # type: ignore[no-untyped-def]
     return ChartMogulAccount.objects.filter(tenant=tenant).first()

@@ -6,7 +6,7 @@ import logging
 import uuid as uuid_module
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.models import AuditAction, ErrorLog
@@ -15,6 +15,7 @@ from connections.check_results import CheckResult, summarise
 from connections.client_factory import woocommerce_client_for
 from connections.clients.ssrf import check_url
 from connections.clients.woocommerce import WooCommerceError
+from connections.encryption import DecryptionError
 from connections.models import StoreConnection
 from connections.requirement_checks import StoreCheckContext, run_store_checks
 from connections.store_urls import normalise_store_url
@@ -24,6 +25,15 @@ logger = logging.getLogger(__name__)
 
 class ConnectionStepError(Exception):
     """A wizard step cannot proceed; the message says why in the merchant's words."""
+
+
+INTERNAL_ERROR_RESULT = CheckResult(
+    "internal",
+    "SaaSync error",
+    "fail",
+    "Something went wrong on our side while checking your store. Please check again; if it happens again, "
+    "enter the API keys once more or contact support.",
+)
 
 
 def record_woocommerce_error(connection: StoreConnection, operation: str, error: WooCommerceError) -> None:
@@ -55,7 +65,14 @@ def connection_create(*, tenant: Any, actor: Any, store_url: str, ip: str | None
     )
     if existing is not None:
         return existing
-    connection = StoreConnection.objects.create(tenant=tenant, store_url=url, created_by=actor)
+    try:
+        with transaction.atomic():
+            connection = StoreConnection.objects.create(tenant=tenant, store_url=url, created_by=actor)
+    except IntegrityError:
+        # A double submit raced us to the same store: both get the one live connection.
+        return StoreConnection.objects.exclude(status=StoreConnection.Status.DISCONNECTED).get(
+            tenant=tenant, store_url=url
+        )
     audit_record(
         tenant=tenant,
         actor=actor,
@@ -74,7 +91,9 @@ def _start_check_run(connection: StoreConnection, *, enqueue: bool = True) -> uu
     connection.check_run_id = run_id
     connection.check_state = StoreConnection.CheckState.RUNNING
     connection.check_results = []
-    connection.status = StoreConnection.Status.CHECKING
+    if connection.status != StoreConnection.Status.READY:
+        # A ready store stays ready while it is re-checked; only a failed check takes that away.
+        connection.status = StoreConnection.Status.CHECKING
     connection.save(update_fields=["check_run_id", "check_state", "check_results", "status", "updated_at"])
     if enqueue:
         run_requirement_checks.delay_on_commit(connection_id=connection.id, run_id=str(run_id))
@@ -117,16 +136,9 @@ def connection_run_checks(*, connection_id: int, run_id: str) -> list[CheckResul
     """Run the store checks, saving each result as it completes so the checklist can show it live.
 
     Runs outside a transaction: each saved result must be visible to the polling page at once.
-    A newer run (the merchant pressed "check again") makes this one stop writing.
+    A newer run (the merchant pressed "check again") makes this one stop writing. Whatever goes
+    wrong, the run ends "done" with a result saying so: a run left "running" would poll forever.
     """
-    connection = StoreConnection.objects.select_related("tenant").get(id=connection_id)
-    if str(connection.check_run_id) != run_id:
-        return []
-    ctx = StoreCheckContext(
-        client=woocommerce_client_for(connection),
-        store_url=connection.store_url,
-        record_error=lambda operation, error: record_woocommerce_error(connection, operation, error),
-    )
     saved: list[dict[str, Any]] = []
 
     def save_result(result: CheckResult) -> None:
@@ -134,18 +146,26 @@ def connection_run_checks(*, connection_id: int, run_id: str) -> list[CheckResul
         StoreConnection.objects.filter(id=connection_id, check_run_id=run_id).update(check_results=list(saved))
 
     try:
+        connection = StoreConnection.objects.select_related("tenant").get(id=connection_id)
+    except DecryptionError:
+        logger.exception("stored credentials of connection id %s cannot be decrypted", connection_id)
+        save_result(INTERNAL_ERROR_RESULT)
+        StoreConnection.objects.filter(id=connection_id, check_run_id=run_id).update(
+            check_state=StoreConnection.CheckState.DONE, status=StoreConnection.Status.NEEDS_ATTENTION
+        )
+        return []
+    if str(connection.check_run_id) != run_id or connection.status == StoreConnection.Status.DISCONNECTED:
+        return []
+    ctx = StoreCheckContext(
+        client=woocommerce_client_for(connection),
+        store_url=connection.store_url,
+        record_error=lambda operation, error: record_woocommerce_error(connection, operation, error),
+    )
+    try:
         results = run_store_checks(ctx, on_result=save_result)
     except Exception:
         logger.exception("requirement checks crashed for connection %s", connection.uuid)
-        save_result(
-            CheckResult(
-                "internal",
-                "SaaSync error",
-                "fail",
-                "Something went wrong on our side while checking your store. Please check again; support has "
-                "been notified.",
-            )
-        )
+        save_result(INTERNAL_ERROR_RESULT)
         results = []
     _finish_check_run(connection_id=connection_id, run_id=run_id, ctx=ctx, saved=saved)
     return results
@@ -154,7 +174,7 @@ def connection_run_checks(*, connection_id: int, run_id: str) -> list[CheckResul
 @transaction.atomic
 def _finish_check_run(*, connection_id: int, run_id: str, ctx: StoreCheckContext, saved: list[dict[str, Any]]) -> None:
     connection = StoreConnection.objects.select_for_update().select_related("tenant").get(id=connection_id)
-    if str(connection.check_run_id) != run_id:
+    if str(connection.check_run_id) != run_id or connection.status == StoreConnection.Status.DISCONNECTED:
         return
     facts = ctx.facts
     for name in ("home_url", "wc_version", "wp_version", "subscriptions_version", "key_permission"):
@@ -166,8 +186,10 @@ def _finish_check_run(*, connection_id: int, run_id: str, ctx: StoreCheckContext
     connection.check_state = StoreConnection.CheckState.DONE
     connection.last_checked_at = timezone.now()
     failed = any(result["status"] == "fail" for result in saved)
-    if connection.status not in (StoreConnection.Status.READY,) or failed:
-        connection.status = StoreConnection.Status.NEEDS_ATTENTION if failed else StoreConnection.Status.CHECKS_PASSED
+    if failed:
+        connection.status = StoreConnection.Status.NEEDS_ATTENTION
+    elif connection.status != StoreConnection.Status.READY:
+        connection.status = StoreConnection.Status.CHECKS_PASSED
     connection.save()
     audit_record(
         tenant=connection.tenant,

@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from audit.services import client_ip
-from connections.disconnection import connection_disconnect
+from connections.disconnection import connection_disconnect, data_source_deletable
 from connections.forms import DisconnectForm
-from connections.selectors import chartmogul_account_for_tenant, connection_for_tenant
+from connections.selectors import chartmogul_account_for_tenant, connection_for_tenant, live_connection_for_tenant
 from connections.services import ConnectionStepError, readiness_problems
 from connections.webhook_services import connection_rotate_webhook_secret
 from saasync.accounts.access import owner_required, tenant_view
@@ -35,7 +35,7 @@ def connection_detail(request: HttpRequest, tenant: Tenant, uuid: str) -> HttpRe
 @tenant_view
 @require_POST
 def connection_rotate_secret(request: HttpRequest, tenant: Tenant, uuid: str) -> HttpResponse:
-    connection = connection_for_tenant(tenant=tenant, uuid=uuid)
+    connection = live_connection_for_tenant(tenant=tenant, uuid=uuid)
     try:
         updated = connection_rotate_webhook_secret(connection=connection, actor=request.user, ip=client_ip(request))
     except ConnectionStepError as error:
@@ -53,8 +53,8 @@ def connection_rotate_secret(request: HttpRequest, tenant: Tenant, uuid: str) ->
 @tenant_view
 @owner_required
 def connection_disconnect_view(request: HttpRequest, tenant: Tenant, uuid: str) -> HttpResponse:
-    connection = connection_for_tenant(tenant=tenant, uuid=uuid)
-    form = DisconnectForm(request.POST or None)
+    connection = live_connection_for_tenant(tenant=tenant, uuid=uuid)
+    form = DisconnectForm(request.POST or None, can_delete_data_source=data_source_deletable(connection))
     if request.method == "POST" and form.is_valid():
         report = connection_disconnect(
             connection=connection,
@@ -69,6 +69,12 @@ def connection_disconnect_view(request: HttpRequest, tenant: Tenant, uuid: str) 
                 "The store did not let us delete some SaaSync webhooks (ids "
                 + ", ".join(str(i) for i in report.webhooks_left)
                 + "). Delete them in WooCommerce → Settings → Advanced → Webhooks.",
+            )
+        if report.manual_webhooks:
+            messages.warning(
+                request,
+                "Your key was Read-only, so SaaSync could not remove the webhooks you added. Delete the nine "
+                "“SaaSync …” webhooks in WooCommerce → Settings → Advanced → Webhooks.",
             )
         if report.data_source_error:
             messages.warning(

@@ -80,53 +80,64 @@ def connection_ensure_webhook_secret(*, connection: StoreConnection) -> str:
     return connection.webhook_secret
 
 
+@transaction.atomic
 def connection_register_webhooks(*, connection: StoreConnection, actor: Any, ip: str | None = None) -> list[int]:
-    """Create (or update, if already there) one active webhook per topic, all sharing the connection's secret."""
+    """Create (or update, if already there) one active webhook per topic, all sharing the connection's secret.
+
+    The row lock makes a double click wait for the first request, which then finds the webhooks
+    it created and updates them instead of creating nine more.
+    """
+    caller_copy = connection
+    connection = StoreConnection.objects.select_for_update().select_related("tenant").get(pk=connection.pk)
     if not connection.can_write_to_store:
         raise ConnectionStepError("This key is Read-only: add the webhooks by hand as shown below.")
     secret = connection_ensure_webhook_secret(connection=connection)
     client = woocommerce_client_for(connection)
     existing = _ours(_store_webhooks(connection), connection)
     ids: list[int] = []
-    try:
-        for topic in WEBHOOK_TOPICS:
-            body = {
-                "name": webhook_name(topic),
-                "topic": topic,
-                "delivery_url": delivery_url(connection),
-                "secret": secret,
-                "status": "active",
-            }
+    for topic in WEBHOOK_TOPICS:
+        body = {
+            "name": webhook_name(topic),
+            "topic": topic,
+            "delivery_url": delivery_url(connection),
+            "secret": secret,
+            "status": "active",
+        }
+        try:
             if topic in existing:
                 response = client.put(f"webhooks/{existing[topic]['id']}", body)
             else:
                 response = client.post("webhooks", body)
-            ids.append(int(response.data["id"]))
-    except WooCommerceError as error:
-        record_woocommerce_error(connection, "register webhooks", error)
-        _save_webhook_ids(connection, ids)
-        raise ConnectionStepError(
-            f"The store refused to create the {topic} webhook ({error.message or error.status}). "
-            "Check that the key is Read/Write and belongs to a Shop Manager, then try again."
-        ) from error
-    with transaction.atomic():
-        _save_webhook_ids(connection, ids)
-        connection.webhooks_verified_at = timezone.now()
-        connection.save(update_fields=["webhooks_verified_at", "updated_at"])
-        audit_record(
-            tenant=connection.tenant,
-            actor=actor,
-            action=AuditAction.WEBHOOKS_REGISTERED,
-            target=connection,
-            ip=ip,
-            metadata={"topics": list(WEBHOOK_TOPICS), "webhook_ids": ids},
-        )
+        except WooCommerceError as error:
+            record_woocommerce_error(connection, "register webhooks", error)
+            _remember_webhook_ids(connection, ids)  # so disconnect can still remove what was created
+            caller_copy.refresh_from_db()
+            raise ConnectionStepError(
+                f"The store refused to create the {topic} webhook ({error.message or error.status}). "
+                "Check that the key is Read/Write and belongs to a Shop Manager, then try again."
+            ) from error
+        ids.append(int(response.data["id"]))
+    _remember_webhook_ids(connection, ids)
+    connection.webhooks_verified_at = timezone.now()
+    connection.save(update_fields=["webhooks_verified_at", "updated_at"])
+    audit_record(
+        tenant=connection.tenant,
+        actor=actor,
+        action=AuditAction.WEBHOOKS_REGISTERED,
+        target=connection,
+        ip=ip,
+        metadata={"topics": list(WEBHOOK_TOPICS), "webhook_ids": ids},
+    )
+    caller_copy.refresh_from_db()
     return ids
 
 
-def _save_webhook_ids(connection: StoreConnection, ids: list[int]) -> None:
-    connection.webhook_ids = sorted(set(ids))
-    connection.save(update_fields=["webhook_ids", "updated_at"])
+def _remember_webhook_ids(connection: StoreConnection, ids: list[int]) -> None:
+    # Merged, never replaced: ids from an earlier, partly failed attempt are still ours to delete.
+    connection.webhook_ids = sorted(set(connection.webhook_ids) | set(ids))
+    StoreConnection.objects.filter(pk=connection.pk).update(
+        webhook_ids=connection.webhook_ids, updated_at=timezone.now()
+    )
 
 
 def connection_verify_webhooks(
@@ -166,19 +177,18 @@ def connection_rotate_webhook_secret(*, connection: StoreConnection, actor: Any,
     connection.webhook_secret = new_webhook_secret()
     connection.save(update_fields=["webhook_secret", "updated_at"])
     updated = False
+    failure: WooCommerceError | None = None
     if connection.can_write_to_store and connection.webhook_ids:
         client = woocommerce_client_for(connection)
         try:
             for webhook_id in connection.webhook_ids:
                 client.put(f"webhooks/{webhook_id}", {"secret": connection.webhook_secret})
+            updated = True
         except WooCommerceError as error:
             record_woocommerce_error(connection, "rotate webhook secret", error)
-            raise ConnectionStepError(
-                "The new secret is saved, but the store refused to update a webhook. Try again, or update the "
-                "secret of each SaaSync webhook by hand in WooCommerce → Settings → Advanced → Webhooks."
-            ) from error
-        updated = True
-    else:
+            failure = error
+    if not updated:
+        # Until the store holds the new secret everywhere, the webhooks are not verified.
         connection.webhooks_verified_at = None
         connection.save(update_fields=["webhooks_verified_at", "updated_at"])
     audit_record(
@@ -187,8 +197,14 @@ def connection_rotate_webhook_secret(*, connection: StoreConnection, actor: Any,
         action=AuditAction.WEBHOOK_SECRET_ROTATED,
         target=connection,
         ip=ip,
-        metadata={"store_updated": updated},
+        metadata={"store_updated": updated, "store_refused": failure is not None},
     )
+    if failure is not None:
+        raise ConnectionStepError(
+            "The new secret is saved, but the store refused to update a webhook. Press “Add the webhooks to my "
+            "store” on the webhooks page to update them all, or paste the new secret into each SaaSync webhook "
+            "in WooCommerce → Settings → Advanced → Webhooks."
+        ) from failure
     return updated
 
 

@@ -23,7 +23,7 @@ from connections.check_results import CheckResult
 from connections.clients.woocommerce import WooCommerceError
 from connections.forms import ChartMogulKeyForm, DataSourceForm, StoreKeysForm, StoreURLForm
 from connections.models import WEBHOOK_TOPICS, StoreConnection
-from connections.selectors import chartmogul_account_for_tenant, connection_for_tenant
+from connections.selectors import chartmogul_account_for_tenant, live_connection_for_tenant
 from connections.services import (
     ConnectionStepError,
     connection_create,
@@ -41,6 +41,7 @@ from connections.webhook_services import (
 )
 from saasync.accounts.access import tenant_view
 from saasync.accounts.models import Tenant
+from saasync.accounts.selectors import is_owner
 
 STEPS = (
     ("store", "Store"),
@@ -55,7 +56,7 @@ STEPS = (
 
 def render_step(request: HttpRequest, step: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     base = "connections/wizard/_htmx.html" if request.htmx else "connections/wizard/page.html"  # type: ignore[attr-defined]
-    context = {"base_template": base, "steps": STEPS, "current_step": step, **context}
+    context = {"base_template": base, "steps": STEPS, "current_step": step, "in_wizard": True, **context}
     return render(request, f"connections/wizard/{step}.html", context, status=status)
 
 
@@ -87,7 +88,7 @@ def connection_new(request: HttpRequest, tenant: Tenant) -> HttpResponse:
 
 @tenant_view
 def connection_keys(request: HttpRequest, tenant: Tenant, uuid: str) -> HttpResponse:
-    connection = connection_for_tenant(tenant=tenant, uuid=uuid)
+    connection = live_connection_for_tenant(tenant=tenant, uuid=uuid)
     form = StoreKeysForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         connection_update_credentials(
@@ -99,7 +100,7 @@ def connection_keys(request: HttpRequest, tenant: Tenant, uuid: str) -> HttpResp
 
 @tenant_view
 def connection_checks(request: HttpRequest, tenant: Tenant, uuid: str) -> HttpResponse:
-    connection = connection_for_tenant(tenant=tenant, uuid=uuid)
+    connection = live_connection_for_tenant(tenant=tenant, uuid=uuid)
     if request.method == "POST":
         try:
             connection_request_checks(connection=connection, actor=request.user, ip=client_ip(request))
@@ -113,19 +114,28 @@ def connection_checks(request: HttpRequest, tenant: Tenant, uuid: str) -> HttpRe
 @tenant_view
 def connection_checks_status(request: HttpRequest, tenant: Tenant, uuid: str) -> HttpResponse:
     """The checklist alone, polled by the checks page every second while checks run."""
-    connection = connection_for_tenant(tenant=tenant, uuid=uuid)
-    return render(request, "connections/_checklist.html", {"tenant": tenant, "connection": connection})
+    connection = live_connection_for_tenant(tenant=tenant, uuid=uuid)
+    return render(
+        request,
+        "connections/_checklist.html",
+        {"tenant": tenant, "connection": connection, "in_wizard": request.GET.get("wizard") == "1"},
+    )
 
 
 @tenant_view
 def connection_chartmogul(request: HttpRequest, tenant: Tenant, uuid: str) -> HttpResponse:
-    connection = connection_for_tenant(tenant=tenant, uuid=uuid)
+    connection = live_connection_for_tenant(tenant=tenant, uuid=uuid)
     account = chartmogul_account_for_tenant(tenant=tenant)
     form = ChartMogulKeyForm(request.POST or None)
     results: list[CheckResult] = []
     if request.method == "POST" and request.POST.get("use_saved") and account is not None:
         return go_to(request, step_url("connection_data_source", connection))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and account is not None and not is_owner(user=request.user, tenant=tenant):  # type: ignore[arg-type]
+        form.add_error(
+            "api_key",
+            "Only an owner of this team can replace its ChartMogul key, because every store of the team uses it.",
+        )
+    elif request.method == "POST" and form.is_valid():
         saved, results = chartmogul_account_connect(
             tenant=tenant,
             actor=request.user,
@@ -150,7 +160,7 @@ def connection_chartmogul(request: HttpRequest, tenant: Tenant, uuid: str) -> Ht
 
 @tenant_view
 def connection_data_source(request: HttpRequest, tenant: Tenant, uuid: str) -> HttpResponse:
-    connection = connection_for_tenant(tenant=tenant, uuid=uuid)
+    connection = live_connection_for_tenant(tenant=tenant, uuid=uuid)
     if chartmogul_account_for_tenant(tenant=tenant) is None:
         return go_to(request, step_url("connection_chartmogul", connection))
     error = ""
@@ -181,7 +191,7 @@ def connection_data_source(request: HttpRequest, tenant: Tenant, uuid: str) -> H
 
 @tenant_view
 def connection_webhooks(request: HttpRequest, tenant: Tenant, uuid: str) -> HttpResponse:
-    connection = connection_for_tenant(tenant=tenant, uuid=uuid)
+    connection = live_connection_for_tenant(tenant=tenant, uuid=uuid)
     connection_ensure_webhook_secret(connection=connection)
     error, verification = "", None
     if request.method == "POST":
@@ -213,7 +223,7 @@ def connection_webhooks(request: HttpRequest, tenant: Tenant, uuid: str) -> Http
 
 @tenant_view
 def connection_summary(request: HttpRequest, tenant: Tenant, uuid: str) -> HttpResponse:
-    connection = connection_for_tenant(tenant=tenant, uuid=uuid)
+    connection = live_connection_for_tenant(tenant=tenant, uuid=uuid)
     error = ""
     if request.method == "POST":
         try:

@@ -11,6 +11,7 @@ import logging
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -34,6 +35,8 @@ def woocommerce_webhook(request: HttpRequest, uuid: str) -> HttpResponse:
         return HttpResponse("pong", content_type="text/plain")
     if not signature_is_valid(request.body, connection.webhook_secret, request.headers.get("X-WC-Webhook-Signature")):
         logger.warning("webhook with a bad signature for connection %s (topic %s)", connection.uuid, topic)
+        # Shown to the merchant: with a Read key this is the only sign of a mistyped secret.
+        StoreConnection.objects.filter(pk=connection.pk).update(webhook_signature_failed_at=timezone.now())
         return HttpResponse("Invalid signature.", status=401, content_type="text/plain")
     logger.info(
         "webhook %s delivery %s for connection %s",

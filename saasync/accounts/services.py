@@ -12,7 +12,7 @@ from django.utils.text import slugify
 
 from audit.models import AuditAction
 from audit.services import audit_record, client_ip
-from saasync.accounts.models import Invitation, Membership, Tenant, User
+from saasync.accounts.models import Invitation, Membership, Tenant, User, new_invitation_token
 
 SESSION_TENANT_KEY = "current_tenant_slug"
 
@@ -43,9 +43,15 @@ def tenant_create_for_signup(*, user: User, name: str, request: HttpRequest) -> 
 @transaction.atomic
 def invitation_create(*, tenant: Tenant, actor: User, email: str, request: HttpRequest) -> Invitation:
     email = email.strip().lower()
-    invitation, _ = Invitation.objects.get_or_create(
+    invitation, created = Invitation.objects.get_or_create(
         tenant=tenant, email=email, accepted_at__isnull=True, defaults={"invited_by": actor}
     )
+    if not created:
+        # Inviting again renews the invitation: a fresh link, valid for another 7 days.
+        invitation.token = new_invitation_token()
+        invitation.created_at = timezone.now()
+        invitation.invited_by = actor
+        invitation.save(update_fields=["token", "created_at", "invited_by"])
     accept_url = request.build_absolute_uri(reverse("invitation_accept", kwargs={"token": invitation.token}))
     body = render_to_string(
         "accounts/email/invitation.txt", {"tenant": tenant, "inviter": actor, "accept_url": accept_url}

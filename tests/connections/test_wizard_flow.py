@@ -160,7 +160,7 @@ def test_read_only_chartmogul_key_is_refused_and_not_stored(wizard, woo_store_fa
 
     response = wizard.client.post(wizard.url("connection_chartmogul", conn), {"api_key": key})
 
-    assert "can only read" in response.content.decode()
+    assert "does not let this key write" in response.content.decode()
     assert not ChartMogulAccount.objects.filter(tenant=conn.tenant).exists()
 
 

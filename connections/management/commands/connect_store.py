@@ -7,6 +7,7 @@ or a step could not be completed, 2 for bad arguments.
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -40,11 +41,19 @@ class Command(BaseCommand):
         parser.add_argument("--team", help="Tenant slug, when that owner owns several tenants.")
         parser.add_argument("--store-url", required=True)
         parser.add_argument("--consumer-key", required=True)
-        parser.add_argument("--consumer-secret", required=True)
-        parser.add_argument("--chartmogul-api-key", required=True)
+        # Secrets on a command line show up in `ps` and shell history: they may come from the
+        # environment instead (SAASYNC_CONSUMER_SECRET, SAASYNC_CHARTMOGUL_API_KEY).
+        parser.add_argument("--consumer-secret", default=os.environ.get("SAASYNC_CONSUMER_SECRET"))
+        parser.add_argument("--chartmogul-api-key", default=os.environ.get("SAASYNC_CHARTMOGUL_API_KEY"))
         parser.add_argument("--json", action="store_true", help="Print one JSON document instead of text.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        for name, env in (
+            ("consumer_secret", "SAASYNC_CONSUMER_SECRET"),
+            ("chartmogul_api_key", "SAASYNC_CHARTMOGUL_API_KEY"),
+        ):
+            if not options.get(name):
+                raise CommandError(f"Give --{name.replace('_', '-')} or set {env}.")
         owner, tenant = self._owner_and_tenant(options["tenant"], options.get("team"))
         report: dict[str, Any] = {"tenant": tenant.slug, "checks": [], "steps": [], "ready": False}
         self.as_json = options["json"]
