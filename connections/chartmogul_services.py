@@ -16,6 +16,7 @@ from connections.client_factory import chartmogul_client_for
 from connections.clients.chartmogul import ChartMogulClient
 from connections.clients.chartmogul_errors import ChartMogulError
 from connections.models import ChartMogulAccount, StoreConnection
+from connections.requirement_messages import Messages
 from connections.services import ConnectionStepError
 
 
@@ -40,12 +41,16 @@ def chartmogul_account_connect(
 ) -> tuple[ChartMogulAccount | None, list[CheckResult]]:
     """Check the key against ChartMogul; store it (encrypted) only when every check passed."""
     api_key = api_key.strip()
-    results = run_chartmogul_checks(
-        ChartMogulClient(api_key=api_key),
-        record_error=lambda operation, error: record_chartmogul_error(
-            tenant=tenant, connection=connection, operation=operation, error=error, api_key=api_key
-        ),
-    )
+    client = ChartMogulClient(api_key=api_key)
+
+    def record(operation: str, error: ChartMogulError) -> None:
+        record_chartmogul_error(tenant=tenant, connection=connection, operation=operation, error=error, api_key=api_key)
+
+    results = run_chartmogul_checks(client, record_error=record)
+    if not any(result.blocks for result in results):
+        same_account = _check_same_account(tenant, client, record)
+        if same_account is not None:
+            results.append(same_account)
     if any(result.blocks for result in results):
         return None, results
     with transaction.atomic():
@@ -54,6 +59,29 @@ def chartmogul_account_connect(
         )
         audit_record(tenant=tenant, actor=actor, action=AuditAction.CHARTMOGUL_CONNECTED, target=account, ip=ip)
     return account, results
+
+
+def _check_same_account(tenant: Any, client: ChartMogulClient, record: Any) -> CheckResult | None:
+    """A replacement key must reach the data sources the team's stores already send to: a key of
+    another ChartMogul account would silently split the team's data across two accounts."""
+    in_use = {
+        c.chartmogul_data_source_uuid: c.host
+        for c in StoreConnection.objects.filter(tenant=tenant)
+        .exclude(status=StoreConnection.Status.DISCONNECTED)
+        .exclude(chartmogul_data_source_uuid="")
+    }
+    if not in_use:
+        return None
+    title = "Same ChartMogul account as your stores"
+    try:
+        available = {ds.get("uuid") for ds in client.list_data_sources()}
+    except ChartMogulError as error:
+        record("check: list data sources", error)
+        return CheckResult("chartmogul_account", title, "fail", Messages.chartmogul_unreachable())
+    missing = sorted(host for uuid, host in in_use.items() if uuid not in available)
+    if missing:
+        return CheckResult("chartmogul_account", title, "fail", Messages.chartmogul_other_account(missing))
+    return CheckResult("chartmogul_account", title, "pass", "The key reaches the data sources your stores use.")
 
 
 def data_source_name_for(connection: StoreConnection) -> str:

@@ -231,5 +231,13 @@ class Messages:
         )
 
     @staticmethod
+    def chartmogul_other_account(hosts: list[str]) -> str:
+        return (
+            "This key belongs to another ChartMogul account: it cannot reach the data sources of "
+            + ", ".join(hosts)
+            + ". Use a key of the ChartMogul account those stores send to, or disconnect them first."
+        )
+
+    @staticmethod
     def chartmogul_unreachable() -> str:
         return "SaaSync could not reach ChartMogul just now. Try again in a minute; if it persists, contact support."

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from connections.chartmogul_checks import run_chartmogul_checks
+from connections.chartmogul_services import chartmogul_account_connect
 from connections.clients.chartmogul import ChartMogulClient
 from connections.clients.rate_limit import InProcessRateLimiter
+from connections.models import ChartMogulAccount
+from tests.factories import ChartMogulAccountFactory, StoreConnectionFactory
 
 
 def checks(simulator, api_key: str) -> dict[str, tuple[str, str]]:  # type: ignore[no-untyped-def]
@@ -43,3 +46,17 @@ def test_chartmogul_down_is_not_blamed_on_the_key(chartmogul_simulator, chartmog
     result = checks(chartmogul_simulator, chartmogul_api_key)
 
     assert result["chartmogul_key"][0] == "fail" and "could not reach ChartMogul" in result["chartmogul_key"][1]
+
+
+def test_a_key_of_another_chartmogul_account_cannot_replace_the_teams_key(
+    owner, tenant, chartmogul_simulator, chartmogul_api_key, settings
+) -> None:
+    settings.CHARTMOGUL_API_URL = chartmogul_simulator.base_url
+    ChartMogulAccountFactory(tenant=tenant, api_key="first-account-key")
+    StoreConnectionFactory(tenant=tenant, chartmogul_data_source_uuid="ds_in_the_first_account")
+
+    account, results = chartmogul_account_connect(tenant=tenant, actor=owner, api_key=chartmogul_api_key)
+
+    assert account is None
+    assert {r.id: r.status for r in results}["chartmogul_account"] == "fail"
+    assert ChartMogulAccount.objects.get(tenant=tenant).api_key == "first-account-key"
