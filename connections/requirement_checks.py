@@ -46,6 +46,18 @@ ROLE_PROBES = (
 
 ErrorSink = Callable[[str, WooCommerceError], None]
 
+# One title per check, the same whether the check ran or was skipped.
+TITLES = {
+    "store_reachable": "Store reachable",
+    "rest_api": "WordPress REST API and pretty permalinks",
+    "site_address": "Store address matches WordPress",
+    "api_key": "API key accepted",
+    "key_role": "Key belongs to a Shop Manager or Administrator",
+    "versions": "WooCommerce 3.5+ and WordPress 4.4+",
+    "subscriptions": "WooCommerce Subscriptions active",
+    "key_permission": "Key permission",
+}
+
 
 def parse_version(text: str) -> tuple[int, ...]:
     numbers = re.findall(r"\d+", (text or "").split("-")[0])
@@ -73,7 +85,7 @@ def _detail(error: WooCommerceError) -> str:
 
 
 def check_store_reachable(ctx: StoreCheckContext) -> CheckResult:
-    title = "Store reachable"
+    title = TITLES["store_reachable"]
     try:
         page = ctx.client.fetch_front_page()
     except BlockedAddressError as error:
@@ -81,8 +93,9 @@ def check_store_reachable(ctx: StoreCheckContext) -> CheckResult:
     except WooCommerceTLSError as error:
         return CheckResult("store_reachable", title, "fail", Messages.tls_invalid(ctx.store_url), _detail(error))
     except WooCommerceRedirectError as error:
-        chain = getattr(error, "redirect_chain", []) or []
-        return CheckResult("store_reachable", title, "fail", Messages.redirect_loop(chain), _detail(error))
+        return CheckResult(
+            "store_reachable", title, "fail", Messages.redirect_loop(error.redirect_chain), _detail(error)
+        )
     except WooCommerceConnectionError as error:
         return CheckResult("store_reachable", title, "fail", Messages.unreachable(ctx.store_url), _detail(error))
     except WooCommerceError as error:
@@ -104,7 +117,7 @@ def check_store_reachable(ctx: StoreCheckContext) -> CheckResult:
 
 
 def check_rest_api(ctx: StoreCheckContext) -> CheckResult:
-    title = "WordPress REST API and pretty permalinks"
+    title = TITLES["rest_api"]
     try:
         root = ctx.client.discover_api_root()
         index = ctx.client.api_index(root)
@@ -124,7 +137,7 @@ def check_rest_api(ctx: StoreCheckContext) -> CheckResult:
 
 
 def check_site_address(ctx: StoreCheckContext) -> CheckResult:
-    title = "Store address matches WordPress"
+    title = TITLES["site_address"]
     home = ctx.facts.home_url
     if not home:
         return CheckResult("site_address", title, "warn", Messages.home_unknown(), "API index had no 'home'")
@@ -143,7 +156,7 @@ def check_site_address(ctx: StoreCheckContext) -> CheckResult:
 
 
 def check_api_key(ctx: StoreCheckContext) -> CheckResult:
-    title = "API key accepted"
+    title = TITLES["api_key"]
     try:
         response = ctx.client.get("system_status", {"_fields": SYSTEM_STATUS_FIELDS})
         ctx.system_status = response.data if isinstance(response.data, dict) else {}
@@ -165,7 +178,7 @@ def check_api_key(ctx: StoreCheckContext) -> CheckResult:
 
 
 def check_key_role(ctx: StoreCheckContext) -> CheckResult:
-    title = "Key belongs to a Shop Manager or Administrator"
+    title = TITLES["key_role"]
     forbidden: list[str] = []
     if ctx.system_status_error is not None:
         forbidden.append("system_status")
@@ -185,7 +198,7 @@ def check_key_role(ctx: StoreCheckContext) -> CheckResult:
 
 
 def check_versions(ctx: StoreCheckContext) -> CheckResult:
-    title = "WooCommerce 3.5+ and WordPress 4.4+"
+    title = TITLES["versions"]
     environment = (ctx.system_status or {}).get("environment") or {}
     ctx.facts.wc_version = str(environment.get("version") or "")
     ctx.facts.wp_version = str(environment.get("wp_version") or "")
@@ -201,7 +214,7 @@ def check_versions(ctx: StoreCheckContext) -> CheckResult:
 
 
 def check_subscriptions(ctx: StoreCheckContext) -> CheckResult:
-    title = "WooCommerce Subscriptions active"
+    title = TITLES["subscriptions"]
     plugins = (ctx.system_status or {}).get("active_plugins") or []
     plugin = next(
         (
@@ -229,7 +242,7 @@ def check_subscriptions(ctx: StoreCheckContext) -> CheckResult:
 def check_key_permission(ctx: StoreCheckContext) -> CheckResult:
     """POST /webhooks with an empty body: a read-only key is refused before routing (401), a
     write-capable key fails argument validation (400). Nothing is ever created."""
-    title = "Key permission"
+    title = TITLES["key_permission"]
     try:
         ctx.client.post("webhooks", {})
     except WooCommerceAuthError as error:
@@ -254,15 +267,15 @@ def check_key_permission(ctx: StoreCheckContext) -> CheckResult:
     return CheckResult("key_permission", title, "warn", "The store accepted an empty webhook; please tell support.")
 
 
-STORE_CHECKS: tuple[tuple[str, str, Callable[[StoreCheckContext], CheckResult]], ...] = (
-    ("store_reachable", "Store reachable", check_store_reachable),
-    ("rest_api", "WordPress REST API and pretty permalinks", check_rest_api),
-    ("site_address", "Store address matches WordPress", check_site_address),
-    ("api_key", "API key accepted", check_api_key),
-    ("key_role", "Key belongs to a Shop Manager or Administrator", check_key_role),
-    ("versions", "WooCommerce 3.5+ and WordPress 4.4+", check_versions),
-    ("subscriptions", "WooCommerce Subscriptions active", check_subscriptions),
-    ("key_permission", "Key permission", check_key_permission),
+STORE_CHECKS: tuple[tuple[str, Callable[[StoreCheckContext], CheckResult]], ...] = (
+    ("store_reachable", check_store_reachable),
+    ("rest_api", check_rest_api),
+    ("site_address", check_site_address),
+    ("api_key", check_api_key),
+    ("key_role", check_key_role),
+    ("versions", check_versions),
+    ("subscriptions", check_subscriptions),
+    ("key_permission", check_key_permission),
 )
 
 
@@ -271,9 +284,9 @@ def run_store_checks(
 ) -> list[CheckResult]:
     results: list[CheckResult] = []
     blocked_by: str | None = None
-    for check_id, title, check in STORE_CHECKS:
+    for check_id, check in STORE_CHECKS:
         if blocked_by is not None:
-            result = CheckResult(check_id, title, "skip", f"Waiting for “{blocked_by}” to pass.")
+            result = CheckResult(check_id, TITLES[check_id], "skip", f"Waiting for “{blocked_by}” to pass.")
         else:
             result = check(ctx)
             if result.blocks:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid as uuid_module
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -42,19 +44,18 @@ def record_woocommerce_error(connection: StoreConnection, operation: str, error:
         operation=operation,
         tenant=connection.tenant,
         connection_uuid=connection.uuid,
-        url=getattr(error, "url", "") or "",
+        url=error.url,
         status_code=error.status,
         error_code=error.code or "",
         message=error.message or "",
-        response_body=str(getattr(error, "body", "") or ""),
+        # The client keeps WooCommerce's error data (params) rather than the raw body.
+        response_body=json.dumps(error.params) if error.params else "",
         secrets=(connection.consumer_key, connection.consumer_secret),
     )
 
 
 @transaction.atomic
 def connection_create(*, tenant: Any, actor: Any, store_url: str, ip: str | None = None) -> StoreConnection:
-    from django.conf import settings
-
     url = normalise_store_url(store_url)
     # Refuse internal addresses before anything is stored (checked again on every request).
     check_url(url, allow_private=settings.SAASYNC_ALLOW_PRIVATE_URLS)
